@@ -7,13 +7,14 @@ several worker processes and readers share it), so an entry is on disk before th
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sellintegro.sqlitedb import open_wal
 
 JOURNAL_FILE = "journal.sqlite3"
 LEVELS = ("info", "warning", "error")
@@ -51,10 +52,7 @@ class Journal:
     def __init__(self, data_dir: Path, redact: Callable[[str], str] = lambda s: s) -> None:
         self.path = data_dir / JOURNAL_FILE
         self.redact = redact
-        self.db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        self.db = open_wal(self.path, timeout=10.0, synchronous="NORMAL", schema=_SCHEMA)
 
     def close(self) -> None:
         self.db.close()

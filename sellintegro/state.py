@@ -12,11 +12,12 @@ An effect's record moves pending -> done | failed | held:
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sellintegro.sqlitedb import open_wal
 
 STATUSES = ("pending", "done", "failed", "held")
 
@@ -54,10 +55,8 @@ class StateStore:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{code}.sqlite3"
         # Autocommit: every call below is its own committed transaction (or an explicit one).
-        self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # an effect record must survive a power cut
-        self.db.executescript(_SCHEMA)
+        # synchronous=FULL: an effect record must survive a power cut.
+        self.db = open_wal(self.path, timeout=30.0, synchronous="FULL", schema=_SCHEMA)
 
     def close(self) -> None:
         self.db.close()
