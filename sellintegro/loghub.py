@@ -158,11 +158,23 @@ def _first_seq(f: IO[str]) -> int | None:
 
 
 def log_files(logs_dir: Path, name: str) -> list[Path]:
-    """The files of one log, newest first: name.log, name.log.1, ..."""
-    first = logs_dir / f"{name}.log"
-    rotated = sorted(logs_dir.glob(f"{name}.log.*"), key=lambda p: int(p.suffix[1:]) if p.suffix[1:].isdigit()
-                     else 1 << 30)
-    return [p for p in (first, *rotated) if p.exists()]
+    """The files of one log, newest first: name.log, name.log.1, ...
+
+    From one listing of the folder (a look at each name after it could drop a file that a rotation
+    renamed in between, with its new name not listed).
+    """
+    base = f"{name}.log"
+    numbered: list[tuple[int, str]] = []
+    try:
+        with os.scandir(logs_dir) as entries:
+            for e in entries:
+                if e.name == base:
+                    numbered.append((0, e.name))
+                elif e.name.startswith(base + ".") and e.name[len(base) + 1:].isdigit():
+                    numbered.append((int(e.name[len(base) + 1:]), e.name))
+    except FileNotFoundError:
+        return []  # no logs yet
+    return [logs_dir / n for _, n in sorted(numbered)]
 
 
 def _identities(paths: list[Path]) -> list[tuple[str, int | None]]:
@@ -214,7 +226,11 @@ def _open_log(logs_dir: Path, name: str, after: int, hold: AbstractContextManage
             handles = None  # rotated away between listing and opening
         if handles is not None:
             opened = [(p.name, os.fstat(h.fileno()).st_ino) for p, h in zip(paths, handles, strict=False)]
-            if opened == _identities(log_files(logs_dir, name)[:len(handles)]) or time.monotonic() > deadline:
+            now = log_files(logs_dir, name)
+            # All of the log opened: the whole listing must match (the first one may have missed an
+            # older file); stopped at the file that starts early enough: the newer ones must match.
+            if opened == _identities(now if len(handles) == len(paths) else now[:len(handles)]) \
+                    or time.monotonic() > deadline:
                 # (Past the deadline, a writer rotating every few milliseconds: the set as it is.)
                 return handles
             for h in handles:

@@ -8,6 +8,9 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
+from sellintegro import loghub
 from sellintegro.loghub import Filter, LogHub, Record, format_record, parse_lines, read_logs
 from sellintegro.redact import Redactor
 
@@ -145,6 +148,29 @@ def test_reading_the_files_while_the_hub_rotates_them_misses_no_record(tmp_path:
         writer.join()
         hub.close()
     assert reads > 5 and len(list(tmp_path.glob("A.log.*"))) > 50
+
+
+def test_a_listing_that_missed_the_oldest_file_is_taken_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (seen once in CI under the test above): a listing of the folder taken while a rotation
+    renamed the oldest file lacked it; the check after opening compared only as many names as were
+    opened, so the reader went on without that file's records."""
+    hub = LogHub(tmp_path, max_bytes=4 * 1024, backups=100)
+    for i in range(400):
+        hub.emit("A", "INFO", "t", f"record {i} " + "x" * 40)
+    hub.close()
+    assert len(loghub.log_files(tmp_path, "A")) > 5
+    real = loghub.log_files
+    calls = 0
+
+    def first_listing_misses_the_oldest(logs_dir: Path, name: str) -> list[Path]:
+        nonlocal calls
+        calls += 1
+        files = real(logs_dir, name)
+        return files[:-1] if calls == 1 else files
+
+    monkeypatch.setattr(loghub, "log_files", first_listing_misses_the_oldest)
+    assert [r.seq for r in read_logs(tmp_path, names=["A"])] == list(range(1, 401))
+    assert calls >= 3  # listed, checked (did not match), listed again
 
 
 def test_a_follower_is_told_of_records_rotated_away_between_others_that_are_still_there(tmp_path: Path) -> None:
