@@ -42,11 +42,9 @@ def test_plain_sqlite_gives_up_at_once_on_a_file_being_written(tmp_path: Path) -
     """The premise of open_wal: without it, the busy timeout does not help here."""
     path = tmp_path / "x.sqlite3"
     with writer_holding_the_file(path, 0.5):
-        db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
-        started = time.monotonic()
+        db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
-            db.execute("PRAGMA journal_mode=WAL")
-        assert time.monotonic() - started < 0.4
+            db.execute("PRAGMA journal_mode=WAL")  # had it waited, the writer would have finished
         db.close()
 
 
@@ -62,20 +60,20 @@ def test_open_wal_waits_for_the_writer_and_then_switches_to_wal(tmp_path: Path) 
 
 def test_open_wal_gives_up_after_its_timeout(tmp_path: Path) -> None:
     path = tmp_path / "x.sqlite3"
-    with writer_holding_the_file(path, 1.0):
+    with writer_holding_the_file(path, 2.0):
         started = time.monotonic()
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             open_wal(path, timeout=0.3, synchronous="NORMAL", schema=_SCHEMA)
-        assert 0.3 <= time.monotonic() - started < 0.9
+        assert time.monotonic() - started >= 0.3  # it tried for its timeout, not once
 
 
 def test_open_wal_raises_other_errors_at_once(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(sqlite3.OperationalError, match="unable to open"):
-        open_wal(tmp_path / "no such folder" / "x.sqlite3", timeout=5.0, synchronous="NORMAL", schema=_SCHEMA)
+        open_wal(tmp_path / "no such folder" / "x.sqlite3", timeout=60.0, synchronous="NORMAL", schema=_SCHEMA)
     with pytest.raises(sqlite3.OperationalError, match="syntax error"):
-        open_wal(tmp_path / "y.sqlite3", timeout=5.0, synchronous="NORMAL", schema="CREATE TABLE (")
-    assert time.monotonic() - started < 1.0
+        open_wal(tmp_path / "y.sqlite3", timeout=60.0, synchronous="NORMAL", schema="CREATE TABLE (")
+    assert time.monotonic() - started < 30.0  # not retried until the timeout
 
 
 def test_the_journal_and_the_state_store_open_a_file_another_process_is_writing(tmp_path: Path) -> None:
