@@ -29,14 +29,9 @@ def open_wal(path: Path, *, timeout: float, synchronous: str, schema: str) -> sq
             if not _is_busy(e) or time.monotonic() >= deadline:
                 db.close()
                 raise
-            if db.in_transaction:
-                db.execute("ROLLBACK")
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
 
 
 def _is_busy(e: sqlite3.OperationalError) -> bool:
-    code = getattr(e, "sqlite_errorcode", None)
-    if code is not None:
-        return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(e) or "busy" in str(e)
+    return (e.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)

@@ -1,4 +1,4 @@
-"""Opening the endpoint's SQLite files in WAL mode while another process or connection writes them."""
+"""Opening the endpoint's SQLite files in WAL mode while another connection (another worker) writes them."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_open_wal_raises_other_errors_at_once(tmp_path: Path) -> None:
     assert time.monotonic() - started < 30.0  # not retried until the timeout
 
 
-def test_the_journal_and_the_state_store_open_a_file_another_process_is_writing(tmp_path: Path) -> None:
+def test_the_journal_and_the_state_store_open_a_file_another_connection_is_writing(tmp_path: Path) -> None:
     (tmp_path / "state").mkdir()
     with writer_holding_the_file(tmp_path / "journal.sqlite3", 0.3):
         journal = Journal(tmp_path)
